@@ -48,6 +48,8 @@ pid_of() {
   [ -f "$f" ] || return 1
   pid=$(cat "$f")
   [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  # A zombie (exited, not yet reaped by init) counts as gone.
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
   # Guard against pid reuse: the recorded binary name must appear in the process's argv[0].
   tr '\0' ' ' <"/proc/$pid/cmdline" | awk '{print $1}' | grep -q -- "$(cat "$f.bin")" || return 1
   echo "$pid"
@@ -69,8 +71,8 @@ stop_daemon() {
   local name=$1 pid i
   if pid=$(pid_of "$name"); then
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 150); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    [ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null
+    for i in $(seq 1 150); do pid_of "$name" >/dev/null || break; sleep 0.1; done
+    pid_of "$name" >/dev/null && kill -KILL "$pid" 2>/dev/null
     log "stopped $name (pid $pid)"
   fi
   rm -f "$RUN_DIR/$name.pid" "$RUN_DIR/$name.pid.bin"

@@ -81,6 +81,7 @@ start_kubelet() {
 }
 
 start_kube_proxy() {
+  # conntrack maxPerCore 0: leave the host's conntrack sysctls alone. NodePorts on the node IP only.
   cat >"$CONF_DIR/kube-proxy.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
@@ -91,6 +92,7 @@ hostnameOverride: "$NODE_NAME"
 healthzBindAddress: 127.0.0.1:10256
 metricsBindAddress: 127.0.0.1:10249
 conntrack: {maxPerCore: 0}
+nodePortAddresses: [primary]
 YAML
   start_daemon kube-proxy "$K8S_BIN/kube-proxy" --config "$CONF_DIR/kube-proxy.yaml"
   # /healthz answers 503 until the first sync; any HTTP answer means the process is serving.

@@ -5,7 +5,8 @@ ctr_k8s() { ctr --address "$CONTAINERD_SOCK" "$@"; }
 
 remove_containers() {
   # kubelet is already stopped, so nothing recreates them; kill tasks then delete containers.
-  ctr_k8s version >/dev/null 2>&1 || return 0
+  # Only while our containerd runs: ctr spends ~10 s before giving up on a missing socket.
+  pid_of containerd >/dev/null && ctr_k8s version >/dev/null 2>&1 || return 0
   local ns id
   for ns in k8s.io moby; do
     for id in $(ctr_k8s -n "$ns" tasks ls -q 2>/dev/null); do

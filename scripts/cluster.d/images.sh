@@ -11,7 +11,7 @@ build_pause_binary() {
   src="$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION/build/pause/linux/pause.c"
   [ -f "$src" ] || die "pause.c not found at $src (is the Kubernetes build done?)"
   mkdir -p "$(dirname "$out")"
-  gcc -Os -static -Wall -o "$out.tmp" "$src" -DVERSION="\"kube-mcp-$K8S_VERSION\"" >&2 || die "compiling pause.c failed"
+  gcc -Os -static -Wall -o "$out.tmp" "$src" -DVERSION=3.10 >&2 || die "compiling pause.c failed"
   strip "$out.tmp" && mv "$out.tmp" "$out"
   echo "$out"
 }
@@ -31,9 +31,10 @@ import_pause_image() {
 
 debian_mirror() {
   # The mirror apt already uses (deb822 `URIs:` or one-line `deb URL suite`), minus security.
-  cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
+  # Some of these files usually do not exist; `|| true` keeps pipefail from aborting on that.
+  { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
     grep -oE '(^URIs:[[:space:]]*|^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?)[a-z]+://[^[:space:]]+/debian/?([[:space:]]|$)' |
-    grep -oE '[a-z]+://[^[:space:]]+' | head -1
+    grep -oE '[a-z]+://[^[:space:]]+' | sed -n 1p || true
 }
 
 build_base_rootfs() {
@@ -68,7 +69,7 @@ load_image() {
   # Copies a Docker engine image into containerd's k8s.io namespace (pods: imagePullPolicy Never/IfNotPresent).
   local image=$1
   docker image inspect "$image" >/dev/null 2>&1 || die "image $image is not in the Docker engine"
-  ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1 || die "containerd is not running (scripts/cluster up)"
+  [ -S "$CONTAINERD_SOCK" ] && ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1 || die "containerd is not running (scripts/cluster up)"
   docker save "$image" | ctr --address "$CONTAINERD_SOCK" -n k8s.io images import - >/dev/null ||
     die "importing $image into containerd failed"
 }

@@ -45,6 +45,9 @@ JSON
 
 containerd_config() {
   # Our own config (not /etc/containerd): image store in the state dir, so down leaves nothing.
+  # restrict_oom_score_adj: these VMs drop CAP_SYS_RESOURCE, so runc cannot give the sandbox its
+  # usual oom_score_adj of -998 ("failed to update /proc/self/oom_score_adj: Permission denied");
+  # clamp pod scores to containerd's own instead.
   cat >"$CONF_DIR/containerd.toml" <<TOML
 version = 2
 root = "$STATE_DIR/containerd"
@@ -53,6 +56,7 @@ state = "/run/containerd"
   address = "$CONTAINERD_SOCK"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$PAUSE_IMAGE"
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
