@@ -7,24 +7,18 @@ time. Handlers do one job: turn arguments into one or a few cluster calls and sh
 
 from __future__ import annotations
 
+import collections
 import dataclasses
-import enum
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from kube_mcp.k8s import types as k8s_types
+from kube_mcp.policy import modes, validate
 
-
-class Safety(enum.Enum):
-    """How much a tool can change: decides which modes register it."""
-
-    READ = "read"  # never writes
-    WRITE = "write"  # creates or changes, never removes (hidden by read-only)
-    DESTRUCTIVE = "destructive"  # removes or replaces (hidden by read-only and non-destructive)
-
-
-class ToolInputError(Exception):
-    """The model's arguments are unusable; the message is one sentence telling it what to send."""
+# Both live in policy (below tools) so name validation and mode checks can use them; these names
+# are the tools' vocabulary and stay importable from here.
+Safety = modes.Safety
+ToolInputError = validate.ToolInputError
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -41,6 +35,9 @@ class ToolContext:
 
     cluster: k8s_types.ClusterApi
     limits: OutputLimits
+    # Values hidden while shaping this call's answer, by kind ("secret", "env", "last_applied");
+    # one fresh counter per call, read by the server for the redactions metric.
+    redactions: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,3 +64,4 @@ class ToolSpec:
     safety: Safety
     handler: Handler
     idempotent: bool = True
+    kind: str | None = None  # the kind the tool is about ("Pod"), for the audit line of failed calls
