@@ -66,7 +66,13 @@ build_tools() {
   [ -x "$TOOLS_BIN/helm" ] && [ -x "$TOOLS_BIN/coredns" ] && return 0
   log "building helm ${HELM_VERSION} and CoreDNS ${COREDNS_VERSION} from the Go module proxy"
   mkdir -p "$TOOLS_BIN.partial"
-  GOBIN="$TOOLS_BIN.partial" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}" \
+  # The same -X flags as helm's Makefile: without the k8sVersion ones `helm template` and `helm lint`
+  # assume Kubernetes 1.20 and refuse charts that declare a newer kubeVersion.
+  local hx="-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}" p
+  for p in pkg/lint/rules pkg/chartutil; do
+    hx="$hx -X helm.sh/helm/v3/$p.k8sVersionMajor=1 -X helm.sh/helm/v3/$p.k8sVersionMinor=34"
+  done
+  GOBIN="$TOOLS_BIN.partial" go install -trimpath -ldflags "$hx" \
     "helm.sh/helm/v3/cmd/helm@${HELM_VERSION}" || die "building helm failed"
   GOBIN="$TOOLS_BIN.partial" go install -trimpath -ldflags "-s -w" \
     "github.com/coredns/coredns@${COREDNS_VERSION}" || die "building coredns failed"

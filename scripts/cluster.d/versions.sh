@@ -10,4 +10,6 @@ COREDNS_VERSION="v1.12.4"
 HELM_UNITTEST_VERSION="v1.0.3"
 CACHE_ROOT="${KUBE_MCP_CACHE:-${HOME}/.cache/kube-mcp}"
 K8S_BIN="${CACHE_ROOT}/k8s-${K8S_VERSION}/bin"
-TOOLS_BIN="${CACHE_ROOT}/tools-helm-${HELM_VERSION}-coredns-${COREDNS_VERSION}/bin"
+# TOOLS_REV changes when the build flags of these tools change (r2: helm knows Kubernetes 1.34).
+TOOLS_REV=2
+TOOLS_BIN="${CACHE_ROOT}/tools-helm-${HELM_VERSION}-coredns-${COREDNS_VERSION}-r${TOOLS_REV}/bin"
