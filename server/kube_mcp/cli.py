@@ -49,7 +49,7 @@ def build(settings: config.Settings, *, audit_stream: TextIO | None = None) -> P
     """Wire the layers together: no I/O and no `kubernetes` import happen here."""
     registry = prometheus_client.CollectorRegistry()
     meter = metrics.Metrics(registry)
-    api = cluster.connect(settings, on_request=meter.observe_api)
+    api = cluster.connect(settings, on_request=meter.observe_api, environ=os.environ)
     trail = audit.AuditLog(sys.stderr if audit_stream is None else audit_stream)
     kube = mcp_server.build_server(settings, api, metrics=meter, audit=trail)
     return Parts(registry, meter, api, kube)

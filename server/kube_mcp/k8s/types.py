@@ -8,6 +8,11 @@ from typing import Any, Protocol
 JSON = dict[str, Any]
 
 
+def as_object(value: Any) -> JSON:
+    """`value` if it is a JSON object, else {}: for walking API answers without trusting them."""
+    return value if isinstance(value, dict) else {}
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class ResourceRef:
     """One API resource as discovery describes it: `apps/v1 deployments (Deployment)`."""
@@ -19,12 +24,15 @@ class ResourceRef:
     namespaced: bool
     verbs: frozenset[str] = frozenset()
     short_names: tuple[str, ...] = ()
+    singular: str = ""  # "deployment"; discovery may leave it empty (then kind.lower() serves)
 
     @property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
 
-    def path(self, namespace: str | None = None, name: str | None = None, subresource: str | None = None) -> str:
+    def path(
+        self, namespace: str | None = None, name: str | None = None, subresource: str | None = None
+    ) -> str:
         """The REST path: /api/v1/namespaces/ns/pods/name/log."""
         base = f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
         if self.namespaced and namespace:
@@ -69,7 +77,10 @@ class ClusterApi(Protocol):
     """What the tools may ask of the cluster. Every method is async, has a timeout, and raises only
     `kube_mcp.k8s.errors.KubeError` subclasses. Implemented by `kube_mcp.k8s.cluster.Cluster`."""
 
-    default_namespace: str
+    @property
+    def default_namespace(self) -> str:
+        """Namespace used when a tool gets none (settings, pod, kubeconfig context, or "default")."""
+        ...
 
     async def resolve(self, resource_type: str) -> ResourceRef:
         """`po`, `pods`, `Pod`, `deploy`, `deployments.apps`, `certificates.cert-manager.io`, ... -> ref."""
@@ -89,24 +100,28 @@ class ClusterApi(Protocol):
         """One page; namespace None lists across all namespaces (or a cluster-scoped kind)."""
         ...
 
-    async def get(self, ref: ResourceRef, name: str, *, namespace: str | None, as_table: bool = False) -> JSON:
-        ...
+    async def get(
+        self, ref: ResourceRef, name: str, *, namespace: str | None, as_table: bool = False
+    ) -> JSON: ...
 
-    async def create(self, ref: ResourceRef, body: JSON, *, namespace: str | None) -> JSON:
-        ...
+    async def create(self, ref: ResourceRef, body: JSON, *, namespace: str | None) -> JSON: ...
 
-    async def patch(self, ref: ResourceRef, name: str, body: JSON, *, namespace: str | None,
-                    patch_type: str = "application/merge-patch+json", subresource: str | None = None) -> JSON:
-        ...
+    async def patch(
+        self,
+        ref: ResourceRef,
+        name: str,
+        body: JSON,
+        *,
+        namespace: str | None,
+        patch_type: str = "application/merge-patch+json",
+        subresource: str | None = None,
+    ) -> JSON: ...
 
-    async def delete(self, ref: ResourceRef, name: str, *, namespace: str | None) -> JSON:
-        ...
+    async def delete(self, ref: ResourceRef, name: str, *, namespace: str | None) -> JSON: ...
 
-    async def logs(self, namespace: str, pod: str, options: LogOptions) -> str:
-        ...
+    async def logs(self, namespace: str, pod: str, options: LogOptions) -> str: ...
 
-    async def version(self) -> JSON:
-        ...
+    async def version(self) -> JSON: ...
 
     async def whoami(self) -> str:
         """The server's own identity (SelfSubjectReview); the cheap call behind /readyz."""
