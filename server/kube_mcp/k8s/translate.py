@@ -118,8 +118,16 @@ def _what(ctx: Context, details: dict[str, Any]) -> str:
     resource = _text(details.get("kind")) or ctx.resource or "the resource"
     group = _text(details.get("group")) or ctx.group
     name = _text(details.get("name")) or ctx.name
-    shown = f"{resource}.{group}" if group and "." not in resource else resource
+    shown = _qualified(resource, group) if "." not in resource else resource
     return f'{shown} "{clean(name, 253)}"' if name else shown
+
+
+def _qualified(resource: str, group: str | None) -> str:
+    """`deployments` + `apps` -> `deployments.apps`; a subresource stays last: `deployments.apps/scale`."""
+    if not group:
+        return resource
+    plural, slash, sub = resource.partition("/")
+    return f"{plural}.{group}{slash}{sub}"
 
 
 def _where(ctx: Context) -> str:
@@ -133,8 +141,7 @@ def _where(ctx: Context) -> str:
 def _forbidden(doc: dict[str, Any], ctx: Context, what: str) -> errors.KubeError:
     message = _text(doc.get("message"))
     if _RBAC_DENIAL.search(message) or not message:
-        resource = ctx.resource or "this resource"
-        shown = f"{resource}.{ctx.group}" if ctx.group else resource
+        shown = _qualified(ctx.resource or "this resource", ctx.group)
         return errors.Forbidden(
             f"Forbidden: the server's {ctx.principal} may not {ctx.verb} {shown}{_where(ctx)}."
         )

@@ -9,6 +9,7 @@ is sanitized (ANSI colours, control and bidi characters stripped).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from kube_mcp.tools import base, common, schemas
 
 MAX_PODS = 10
 DEFAULT_TAIL = 200
+REFETCHES = 3  # smaller-tail retries when a log window is over the byte cap
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
 OWNERS = {"deployment": common.DEPLOYMENTS, "job": common.JOBS}
 
@@ -107,7 +109,7 @@ async def _one_log(
         f"==> pod/{name}" + (f" container {container}" if container else "") + remark + " <=="
     )
     try:
-        text = sanitize.clean(await ctx.cluster.logs(ns, name, options))
+        text = sanitize.clean(await _newest(ctx, ns, name, options))
     except errors.KubeError as err:
         if share == 1:
             raise
@@ -122,6 +124,38 @@ async def _one_log(
             "pass a smaller tail or since to see the newest lines whole",
             keep_end=True,
         )
+    )
+
+
+async def _newest(ctx: base.ToolContext, ns: str, name: str, options: k8s_types.LogOptions) -> str:
+    """The newest lines of the requested window that fit `limit_bytes`, with a note when cut.
+
+    The API server applies limitBytes from the *start* of the tailLines/sinceSeconds window, so a
+    window over the cap would come back as its oldest part. We ask again with a smaller tail,
+    sized from the bytes per line just seen (at most REFETCHES times), then drop a partial line.
+    """
+    raw = await ctx.cluster.logs(ns, name, options)
+    if len(raw.encode()) < options.limit_bytes:
+        return raw
+    requested = options.tail_lines
+    for _ in range(REFETCHES):
+        per_line = len(raw.encode()) / max(raw.count("\n"), 1)
+        tail = max(1, int(options.limit_bytes * 0.9 / per_line))
+        if options.tail_lines is not None and tail >= options.tail_lines:
+            tail = options.tail_lines - 1
+        if tail < 1:
+            break
+        options = dataclasses.replace(options, tail_lines=tail)
+        raw = await ctx.cluster.logs(ns, name, options)
+        if len(raw.encode()) < options.limit_bytes:
+            break
+    if len(raw.encode()) >= options.limit_bytes and "\n" in raw:
+        raw = raw[: raw.rindex("\n") + 1]  # the cap fell inside a line: drop the partial one
+    shown = raw.count("\n")
+    asked = f"{requested} requested lines" if requested else "requested window"
+    return raw + (
+        f"(log cut at {options.limit_bytes} bytes: showing the newest {shown} lines of the {asked}; "
+        "pass a smaller tail or since)\n"
     )
 
 
