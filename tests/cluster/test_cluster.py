@@ -57,13 +57,17 @@ def web_image(kubeconfig) -> str:
     """A tiny HTTP server image built locally FROM the base image and loaded into the cluster."""
     with tempfile.TemporaryDirectory() as ctx:
         with open(os.path.join(ctx, "Dockerfile"), "w") as f:
-            f.write(textwrap.dedent(f"""\
+            f.write(
+                textwrap.dedent(f"""\
                 FROM {BASE_IMAGE}
                 WORKDIR /srv
                 RUN echo '{MARKER}' > index.html
                 CMD ["python3", "-u", "-m", "http.server", "8080"]
-                """))
-        subprocess.run(["docker", "build", "-q", "-t", WEB_IMAGE, ctx], check=True, capture_output=True, timeout=300)
+                """)
+            )
+        subprocess.run(
+            ["docker", "build", "-q", "-t", WEB_IMAGE, ctx], check=True, capture_output=True, timeout=300
+        )
     cluster.load_image(kubeconfig, WEB_IMAGE)
     return WEB_IMAGE
 
@@ -73,14 +77,18 @@ def web(kubeconfig, web_image):
     """Namespace with the `web` Deployment and Service, available before tests use it."""
     ns = cluster.create_namespace(kubeconfig)
     cluster.run_kubectl(kubeconfig, "-n", ns, "apply", "-f", "-", input=web_manifest(web_image))
-    cluster.run_kubectl(kubeconfig, "-n", ns, "rollout", "status", "deployment/web", "--timeout=120s", timeout=130)
+    cluster.run_kubectl(
+        kubeconfig, "-n", ns, "rollout", "status", "deployment/web", "--timeout=120s", timeout=130
+    )
     yield ns
     cluster.delete_namespace(kubeconfig, ns)
 
 
 def api_client(kubectl):
     """The server URL and an SSL context trusting the cluster CA, taken from the kubeconfig."""
-    cfg = json.loads(kubectl("config", "view", "--raw", "--minify", "-o", "json").stdout)["clusters"][0]["cluster"]
+    cfg = json.loads(kubectl("config", "view", "--raw", "--minify", "-o", "json").stdout)["clusters"][0][
+        "cluster"
+    ]
     ctx = ssl.create_default_context()
     if "certificate-authority-data" in cfg:
         ctx.load_verify_locations(cadata=base64.b64decode(cfg["certificate-authority-data"]).decode())
@@ -100,12 +108,16 @@ def api_status(server, ctx, token, method, path) -> int:
 
 def test_the_node_is_ready(kubectl):
     nodes = json.loads(kubectl("get", "nodes", "-o", "json").stdout)["items"]
-    ready = [n for n in nodes for c in n["status"]["conditions"] if c["type"] == "Ready" and c["status"] == "True"]
+    ready = [
+        n for n in nodes for c in n["status"]["conditions"] if c["type"] == "Ready" and c["status"] == "True"
+    ]
     assert ready, "no Ready node"
 
 
 def test_a_deployment_of_a_locally_built_image_reaches_running(kubectl, web):
-    phases = kubectl("-n", web, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.phase}").stdout
+    phases = kubectl(
+        "-n", web, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.phase}"
+    ).stdout
     assert phases.split() == ["Running"]
 
 
@@ -126,7 +138,9 @@ def test_port_forward_to_the_service_reaches_the_pod(kubeconfig, web):
     # ":8080" lets kubectl pick a free local port; it prints the one it chose.
     proc = subprocess.Popen(
         [cluster.kubectl_binary(), "--kubeconfig", kubeconfig, "-n", web, "port-forward", "svc/web", ":8080"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         line = cluster.wait_until("port-forward to listen", lambda: proc.stdout.readline(), timeout=30)
@@ -150,7 +164,8 @@ deadline = time.monotonic() + 60
 for host in sys.argv[1:]:
     while True:
         try:
-            print(host, urllib.request.urlopen("http://%s:8080/" % host, timeout=5).read().decode().strip(), flush=True)
+            body = urllib.request.urlopen("http://%s:8080/" % host, timeout=5).read()
+            print(host, body.decode().strip(), flush=True)
             break
         except Exception as exc:
             if time.monotonic() > deadline:
@@ -161,8 +176,22 @@ for host in sys.argv[1:]:
 
 
 def test_another_pod_reaches_it_through_the_service_dns_name(kubectl, web, web_image):
-    kubectl("-n", web, "run", "client", f"--image={web_image}", "--image-pull-policy=Never", "--restart=Never",
-            "--command", "--", "python3", "-c", FETCH_WITH_DEADLINE, f"web.{web}.svc.cluster.local", f"web.{web}")
+    kubectl(
+        "-n",
+        web,
+        "run",
+        "client",
+        f"--image={web_image}",
+        "--image-pull-policy=Never",
+        "--restart=Never",
+        "--command",
+        "--",
+        "python3",
+        "-c",
+        FETCH_WITH_DEADLINE,
+        f"web.{web}.svc.cluster.local",
+        f"web.{web}",
+    )
 
     def finished():
         phase = kubectl("-n", web, "get", "pod", "client", "-o", "jsonpath={.status.phase}").stdout
@@ -176,23 +205,33 @@ def test_another_pod_reaches_it_through_the_service_dns_name(kubectl, web, web_i
 
 def test_a_pod_reaches_itself_through_its_own_service(kubectl, web):
     # Hairpin traffic: the Service picks the very pod that sends the request.
-    out = kubectl("-n", web, "exec", "deployment/web", "--", "python3", "-c", FETCH_WITH_DEADLINE, "web",
-                  timeout=90).stdout
+    out = kubectl(
+        "-n", web, "exec", "deployment/web", "--", "python3", "-c", FETCH_WITH_DEADLINE, "web", timeout=90
+    ).stdout
     assert MARKER in out
 
 
 def test_a_service_account_token_may_list_pods_but_is_refused_deleting_them(kubectl, namespace):
     kubectl("-n", namespace, "create", "serviceaccount", "reader")
     kubectl("-n", namespace, "create", "role", "pod-reader", "--verb=get,list", "--resource=pods")
-    kubectl("-n", namespace, "create", "rolebinding", "reader", "--role=pod-reader", f"--serviceaccount={namespace}:reader")
+    kubectl(
+        "-n",
+        namespace,
+        "create",
+        "rolebinding",
+        "reader",
+        "--role=pod-reader",
+        f"--serviceaccount={namespace}:reader",
+    )
     kubectl("-n", namespace, "create", "configmap", "probe")  # any object, so the delete has a target path
     token = kubectl("-n", namespace, "create", "token", "reader").stdout.strip()
     server, ctx = api_client(kubectl)
     pods = f"/api/v1/namespaces/{namespace}/pods"
 
     assert api_status(server, ctx, "not-a-token", "GET", pods) == 401
-    cluster.wait_until("RBAC to allow listing pods",
-                       lambda: api_status(server, ctx, token, "GET", pods) == 200, timeout=30)
+    cluster.wait_until(
+        "RBAC to allow listing pods", lambda: api_status(server, ctx, token, "GET", pods) == 200, timeout=30
+    )
     assert api_status(server, ctx, token, "DELETE", pods + "/anything") == 403
 
 
