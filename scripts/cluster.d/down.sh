@@ -24,7 +24,7 @@ remove_containers() {
 kill_orphan_shims() {
   # Shims spawned by our containerd outlive it; match them by the socket they were told to use.
   local pid
-  for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" 2>/dev/null); do
+  for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" 2>/dev/null || true); do
     kill -KILL "$pid" 2>/dev/null || true
   done
 }
@@ -42,7 +42,7 @@ purge_iptables() {
     for table in filter nat mangle raw; do
       "$tool" -t "$table" -S 2>/dev/null | grep -E -- "^-A .*($regex)" | sed 's/^-A /-D /' |
         while read -r rule; do eval "$tool -t $table $rule" 2>/dev/null || true; done || true
-      for chain in $("$tool" -t "$table" -S 2>/dev/null | awk '$1=="-N"{print $2}' | grep -E "^($regex)"); do
+      for chain in $("$tool" -t "$table" -S 2>/dev/null | awk '$1=="-N"{print $2}' | grep -E "^($regex)" || true); do
         "$tool" -t "$table" -F "$chain" 2>/dev/null; "$tool" -t "$table" -X "$chain" 2>/dev/null || true
       done
     done
