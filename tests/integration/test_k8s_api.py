@@ -214,8 +214,8 @@ def node_ready(kubectl) -> bool:
 
 
 async def test_logs_are_text_bounded_by_limit_bytes(kubeconfig, kubectl, namespace):
-    if not node_ready(kubectl):
-        pytest.skip("no Ready node: this cluster cannot run pods")
+    assert node_ready(kubectl), "no Ready node: this cluster cannot run pods"
+    support.load_image(kubeconfig, BASE_IMAGE)  # a fresh cluster's containerd has no images yet
     script = (
         "i=0; while [ $i -lt 200 ]; do echo line-$i; i=$((i+1)); done; printf 'caf\\303\\251\\n'; sleep 3600"
     )
