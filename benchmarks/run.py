@@ -1,4 +1,5 @@
-"""kube-mcp benchmarks: cold start, memory, call overhead, a silent API server, load, a big list.
+"""kube-mcp benchmarks: cold start, memory, call overhead, a silent API server, load, a big list,
+a burst from one caller.
 
     .venv/bin/python benchmarks/run.py [--quick] [--runs N] [--skip peers,load,...] [--kubeconfig PATH]
 
@@ -13,11 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+import burst
 import environment
 import report
 import sections
 
-SECTIONS = ("coldstart", "peers", "profile", "overhead", "silent", "load", "biglist")
+SECTIONS = ("coldstart", "peers", "profile", "overhead", "silent", "load", "biglist", "burst")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         sections.profile(cluster)
     if "silent" not in args.skip:
         sections.silent(args, targets)
+    if "burst" not in args.skip:  # needs no cluster: without one it bursts tools/list
+        burst.section(args, cluster, targets)
     cluster_sections = (
         ("overhead", sections.call_overhead),
         ("load", sections.load_section),

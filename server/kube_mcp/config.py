@@ -42,6 +42,10 @@ class Settings:
     auth_token_file: str | None = None  # the same, read from a file (a mounted Secret)
     token_audience: str = "kube-mcp"  # noqa: S105 - audience of ServiceAccount tokens we accept ("" = none)
     unsafe_allow_unauthenticated: bool = False  # let network peers in without a token (loud)
+    rate_limit: float = (
+        20.0  # MCP requests a second per caller (a tool call is 1, a session ~5 more); 0 = off
+    )
+    rate_burst: int = 40  # requests one caller may send at once before the rate applies
     # --- modes ---
     read_only: bool = False  # only tools that never write
     non_destructive: bool = False  # no delete/uninstall/cleanup tools (the seed's mode)
@@ -107,6 +111,16 @@ def _seconds(env: str, raw: str) -> float:
     return value
 
 
+def _rate(env: str, raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1_000_000:  # also refuses nan and inf
+        raise ConfigError(f"{env}: expected 0 (off) to 1000000 requests a second, got {raw!r}")
+    return value
+
+
 def _list(env: str, raw: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
@@ -161,6 +175,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("unsafe_allow_unauthenticated", "KUBE_MCP_UNSAFE_ALLOW_UNAUTHENTICATED",
          "--unsafe-allow-unauthenticated", _bool,
          "UNSAFE: let network peers call without a token", is_switch=True),
+    Spec("rate_limit", "KUBE_MCP_RATE_LIMIT", "--rate-limit", _rate,
+         "MCP requests a second per caller, over it 429 + Retry-After (default 20; 0: off)"),
+    Spec("rate_burst", "KUBE_MCP_RATE_BURST", "--rate-burst", _int,
+         "requests a caller may send at once before the rate applies (default 40)"),
     Spec("read_only", "ALLOW_ONLY_READONLY_TOOLS", "--read-only", _bool,
          "only tools that never change the cluster", is_switch=True),
     Spec("non_destructive", "ALLOW_ONLY_NON_DESTRUCTIVE_TOOLS", "--non-destructive", _bool,
@@ -195,7 +213,13 @@ SPECS: tuple[Spec, ...] = (
 )
 # fmt: on
 
-_MINIMUMS = {"max_body_bytes": 1024, "max_response_chars": 1000, "page_size": 1, "max_log_bytes": 1024}
+_MINIMUMS = {
+    "max_body_bytes": 1024,
+    "max_response_chars": 1000,
+    "page_size": 1,
+    "max_log_bytes": 1024,
+    "rate_burst": 1,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

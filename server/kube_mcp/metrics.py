@@ -81,6 +81,12 @@ class Metrics:
             ["kind"],
             registry=registry,
         )
+        self.rate_limited_requests = prometheus_client.Counter(
+            "kube_mcp_rate_limited",
+            "MCP requests refused with 429 (caller over its rate, or too many failed logins), by transport.",
+            ["transport"],
+            registry=registry,
+        )
 
     def observe_tool(self, tool: str, outcome: str, seconds: float) -> None:
         """Count one finished call; `tool` must come from the catalog (the server passes "unknown")."""
@@ -106,6 +112,10 @@ class Metrics:
         verb = _fold(verb, VERBS)
         self.api_requests.labels(verb=verb, code_class=code_class(status)).inc()
         self.api_seconds.labels(verb=verb).observe(seconds)
+
+    def rate_limited(self, transport: str) -> None:
+        """One request answered 429; `transport` is sse or streamable_http (else "other")."""
+        self.rate_limited_requests.labels(transport=_fold(transport, TRANSPORTS)).inc()
 
     def redacted(self, kind: str, n: int = 1) -> None:
         if n > 0:

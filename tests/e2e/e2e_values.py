@@ -17,6 +17,9 @@ def base(image: str, token_secret: str) -> dict[str, Any]:
     return {
         "image": {"repository": repository, "tag": tag, "pullPolicy": "IfNotPresent"},
         "auth": {"staticToken": {"existingSecret": token_secret, "key": TOKEN_KEY}},
+        # The suite fires dozens of calls a second through one port-forward, i.e. one (loopback)
+        # caller; the limit itself is proven by tests/integration/test_transport_ratelimit.py.
+        "server": {"rateLimit": {"perSecond": 500, "burst": 1000}},
     }
 
 

@@ -2,6 +2,7 @@
 
     /healthz /readyz /metrics          plain routes, no Host check (kubelet, Prometheus)
     everything else -> McpGuard -> /sse (GET), /messages and /messages/ (POST), /mcp
+                       (the guard also holds the per-caller rate limit: probes are never limited)
 
 Everything is built here from injected parts (settings, the MCP server, the cluster, metrics and
 their registry); nothing lives at module level, so a test builds as many apps as it likes. The
@@ -24,7 +25,7 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from kube_mcp import config
-from kube_mcp.app import callers, contracts, health, lifecycle, security, sse, streamable
+from kube_mcp.app import callers, contracts, health, lifecycle, ratelimit, security, sse, streamable
 from kube_mcp.k8s import errors
 from kube_mcp.k8s import types as k8s_types
 
@@ -65,7 +66,7 @@ def create_app(
     *,
     kube: contracts.McpBackend,
     cluster: k8s_types.ClusterApi,
-    metrics: contracts.SessionMetrics,
+    metrics: contracts.AppMetrics,
     registry: prometheus_client.CollectorRegistry,
 ) -> App:
     """Build the app; see the module docstring for the routes."""
@@ -82,6 +83,8 @@ def create_app(
         hosts=security.default_hosts(settings, _namespace(settings, cluster)),
         origins=security.default_origins(settings),
         callers=callers.Callers(settings, cluster),
+        limits=ratelimit.Limiter(settings.rate_limit, settings.rate_burst),
+        metrics=metrics,
         max_body_bytes=settings.max_body_bytes,
     )
     readiness = health.Readiness(cluster, drain, cache_seconds=settings.readiness_cache_seconds)

@@ -12,6 +12,14 @@ server has already checked that the user may port-forward to this pod. A service
 also connects from loopback, which is why the trust is a setting. A token that was sent but does
 not verify is refused rather than ignored, so a misconfigured client learns it at once.
 The caller string names the principal sessions are bound to and goes into the audit line.
+
+Every request that could end in a 401 or cost a TokenReview (any token but the static one, or
+no token from a network peer) first takes one unit from its peer address's failed-attempt
+bucket (ratelimit.py, 5/s, burst 10), which is given back when the caller is accepted. An empty
+bucket answers 429 before any check, so a flood of random tokens from one address makes at most
+~10 TokenReviews and then 5 a second; a verified token is cached (tokens.py) as before. While an
+address is throttled its ServiceAccount-token callers wait too (a token cannot be told from a
+forged one without checking it); the static token and trusted loopback are never held up.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import ipaddress
 import logging
 
 from kube_mcp import config
-from kube_mcp.app import tokens
+from kube_mcp.app import ratelimit, tokens
 from kube_mcp.k8s import errors
 from kube_mcp.k8s import types as k8s_types
 
@@ -41,6 +49,7 @@ class Verdict:
     caller: str | None
     status: int = 200
     reason: str = ""
+    retry_after: int = 0  # whole seconds, for a 429
 
 
 def is_loopback(peer: str | None) -> bool:
@@ -74,7 +83,14 @@ def caller_name(identity: k8s_types.Identity) -> str:
 class Callers:
     """Classifies each request's caller; see the module docstring for the rules."""
 
-    def __init__(self, settings: config.Settings, cluster: k8s_types.ClusterApi) -> None:
+    def __init__(
+        self,
+        settings: config.Settings,
+        cluster: k8s_types.ClusterApi,
+        *,
+        failures: ratelimit.Limiter | None = None,
+    ) -> None:
+        self._failures = ratelimit.failed_auth_limiter() if failures is None else failures
         self._trust_loopback = settings.trust_loopback
         self._unsafe = settings.unsafe_allow_unauthenticated
         self._static = tokens.StaticToken(settings.auth_token, settings.auth_token_file)
@@ -89,19 +105,34 @@ class Callers:
 
     async def identify(self, peer: str | None, authorization: str | None) -> Verdict:
         token = bearer_token(authorization)
+        if token and self._static.matches(token):
+            return Verdict("token:static")
+        if token is None and self._trust_loopback and is_loopback(peer):
+            return Verdict("loopback")
+        if token is None and self._unsafe:
+            return Verdict("unauthenticated")
+        return await self._charged(ratelimit.failed_auth_key(peer), token)
+
+    async def _charged(self, key: str, token: str | None) -> Verdict:
+        """The checks that may fail or call the API server, paid for up front by the peer."""
+        wait = self._failures.take(key)
+        if wait > 0:
+            limit = ratelimit.describe(self._failures, "address")
+            reason = f"too many failed authentication attempts from this address: at most {limit}"
+            return Verdict(None, 429, reason, ratelimit.retry_after(wait))
+        verdict = await self._check(token)
+        if verdict.caller is not None:
+            self._failures.refund(key)
+        return verdict
+
+    async def _check(self, token: str | None) -> Verdict:
         if token == "":
             return Verdict(None, 401, "the Authorization header must be 'Bearer <token>'")
-        if token is not None:
-            return await self._verify(token)
-        if self._trust_loopback and is_loopback(peer):
-            return Verdict("loopback")
-        if self._unsafe:
-            return Verdict("unauthenticated")
-        return Verdict(None, 401, self._how_to_authenticate)
+        if token is None:
+            return Verdict(None, 401, self._how_to_authenticate)
+        return await self._review(token)
 
-    async def _verify(self, token: str) -> Verdict:
-        if self._static.matches(token):
-            return Verdict("token:static")
+    async def _review(self, token: str) -> Verdict:
         if self._reviews is not None:
             try:
                 identity = await self._reviews.review(token)

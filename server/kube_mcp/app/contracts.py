@@ -32,3 +32,13 @@ class SessionMetrics(Protocol):
     def session_opened(self, transport: str) -> None: ...
 
     def session_closed(self, transport: str) -> None: ...
+
+
+class RateMetrics(Protocol):
+    """The 429 counter (`Metrics.rate_limited`, label transport=sse|streamable_http|other)."""
+
+    def rate_limited(self, transport: str) -> None: ...
+
+
+class AppMetrics(SessionMetrics, RateMetrics, Protocol):
+    """Every metric the HTTP app reports itself."""

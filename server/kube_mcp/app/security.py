@@ -1,4 +1,4 @@
-"""The guard in front of every MCP route: Host, Origin, caller, body size, in that order.
+"""The guard in front of every MCP route: Host, Origin, caller, rate, body size, in that order.
 
 Host and Origin allow-lists stop DNS rebinding: a web page that resolves its own name to 127.0.0.1
 must not reach a port-forwarded server. The defaults are the loopback names (the port-forward
@@ -8,7 +8,10 @@ KUBE_MCP_ALLOWED_HOSTS / KUBE_MCP_ALLOWED_ORIGINS. A pattern `name:*` matches `n
 Order matters and each step answers with one line:
     Host not allowed      421 (the spec's "misdirected request")
     Origin not allowed    403 (an absent Origin is fine: non-browser clients send none)
-    caller refused        401 with `WWW-Authenticate: Bearer` (503 if a TokenReview failed)
+    caller refused        401 with `WWW-Authenticate: Bearer` (503 if a TokenReview failed;
+                          429 with `Retry-After` after too many failed attempts from one address)
+    caller over its rate  429 with `Retry-After` (ratelimit.py), counted in
+                          kube_mcp_rate_limited_total{transport}
     body over the cap     413, before anything parses it
 The body is never read for a request refused earlier.
 """
@@ -27,7 +30,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kube_mcp import config
-from kube_mcp.app import callers
+from kube_mcp.app import callers, contracts, ratelimit
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +93,15 @@ class McpGuard:
         hosts: Sequence[str],
         origins: Sequence[str],
         callers: callers.Callers,
+        limits: ratelimit.Limiter,
+        metrics: contracts.RateMetrics,
         max_body_bytes: int,
     ) -> None:
         self._hosts = tuple(hosts)
         self._origins = tuple(origins)
         self._callers = callers
+        self._limits = limits
+        self._metrics = metrics
         self._app = RequestBodyLimitMiddleware(app, max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -120,16 +127,38 @@ class McpGuard:
         client = scope.get("client")
         verdict = await self._callers.identify(client[0] if client else None, headers.get("authorization"))
         if verdict.caller is None:
-            log.info(
-                "refused caller from %s on %s: %s",
-                client[0] if client else "?",
-                scope["path"],
-                verdict.reason,
-            )
-            extra = {"WWW-Authenticate": 'Bearer realm="kube-mcp"'} if verdict.status == 401 else None
-            return refusal(verdict.status, verdict.reason, extra)
+            return self._refuse_caller(scope, verdict)
+        wait = self._limits.take(verdict.caller)
+        if wait > 0:
+            limit = ratelimit.describe(self._limits, "caller")
+            return self._too_many(scope, f"rate limit exceeded: at most {limit}", ratelimit.retry_after(wait))
         bind_caller(scope, verdict.caller)
         return None
+
+    def _refuse_caller(self, scope: Scope, verdict: callers.Verdict) -> Response:
+        if verdict.status == 429:
+            return self._too_many(scope, verdict.reason, verdict.retry_after)
+        client = scope.get("client")
+        log.info(
+            "refused caller from %s on %s: %s", client[0] if client else "?", scope["path"], verdict.reason
+        )
+        extra = {"WWW-Authenticate": 'Bearer realm="kube-mcp"'} if verdict.status == 401 else None
+        return refusal(verdict.status, verdict.reason, extra)
+
+    def _too_many(self, scope: Scope, reason: str, seconds: int) -> Response:
+        """429 before the body is read; debug-logged only, since a flood must not flood the log."""
+        self._metrics.rate_limited(transport_of(scope["path"]))
+        log.debug("429 on %s: %s", scope["path"], reason)
+        return refusal(429, f"{reason}; retry after {seconds} s", {"Retry-After": str(seconds)})
+
+
+def transport_of(path: str) -> str:
+    """The metrics label of an MCP route: /mcp is Streamable HTTP, /sse and /messages legacy SSE."""
+    if path == "/mcp" or path.startswith("/mcp/"):
+        return "streamable_http"
+    if path == "/sse" or path.startswith("/messages"):
+        return "sse"
+    return "other"
 
 
 def bind_caller(scope: Scope, caller: str) -> None:
