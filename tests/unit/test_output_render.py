@@ -163,3 +163,25 @@ def test_one_object_renders_as_json_or_yaml_and_is_capped() -> None:
 def test_name_output_follows_kubectl() -> None:
     assert render.name_line("Pod", "", "web-1") == "pod/web-1"
     assert render.name_line("Deployment", "apps", "web") == "deployment.apps/web"
+
+
+def _configmaps(sizes: list[int]) -> dict[str, object]:
+    items = [{"metadata": {"name": f"cm-{i:04d}"}, "data": {"k": "x" * size}} for i, size in enumerate(sizes)]
+    return {"apiVersion": "v1", "kind": "ConfigMapList", "items": items}
+
+
+@pytest.mark.parametrize("output", ["yaml", "json"])
+def test_a_long_page_shows_only_whole_items_and_counts_them_right(output: str) -> None:
+    body = _configmaps([800] * 1000)
+    text, count = render.list_text(body, output, caps.Page("configmaps", 1000, None, None, False), 20_000)
+    shown = text.count('"name": "cm-') if output == "json" else text.count("name: cm-")
+    assert 1 < count < 1000 and shown == count
+    assert len(text) <= 20_000 and f"showing {count} of 1000 configmaps" in text
+    assert "cut:" not in text  # no object is cut in the middle
+
+
+def test_a_huge_first_item_is_cut_alone_with_an_honest_note() -> None:
+    body = _configmaps([25_000] + [10] * 400)
+    text, count = render.list_text(body, "json", caps.Page("configmaps", 401, None, None, False), 20_000)
+    assert count == 1 and len(text) <= 20_000
+    assert "one object is larger than the answer cap" in text and "showing 1 of 401" in text
