@@ -14,6 +14,7 @@ import pytest
 from mcp.client import Client
 from mcp.client.sse import sse_client
 
+from kube_mcp.app import sse
 from support.transport import SETTINGS, SseEvents, gauge, serve, small_app
 
 pytestmark = pytest.mark.anyio
@@ -168,3 +169,17 @@ async def test_a_session_answers_404_to_a_different_caller() -> None:
         refused = await client.post(running.url + endpoint, content=SEED_DEMO, headers=other)
     assert refused.status_code == 404
     assert "no such session" in refused.json()["error"]
+
+
+async def test_sse_sessions_past_the_cap_are_refused_with_503(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sse, "MAX_SESSIONS", 2)  # the real cap is 1000; the mechanism is the same
+    app, registry = small_app()
+    async with (
+        serve(app, registry) as running,
+        httpx2.AsyncClient() as client,
+        client.stream("GET", running.url + "/sse") as first,
+        client.stream("GET", running.url + "/sse") as second,
+    ):
+        assert (await SseEvents(first).next())[0] == (await SseEvents(second).next())[0] == "endpoint"
+        third = await client.get(running.url + "/sse")
+        assert third.status_code == 503 and "too many open SSE sessions" in third.text

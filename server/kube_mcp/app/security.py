@@ -116,13 +116,15 @@ class McpGuard:
         headers = Headers(scope=scope)
         host = headers.get("host", "")
         if not matches(host, self._hosts):
-            log.warning(
+            # debug, like the 429 path: refusals come before any caller check, so a flood of them
+            # from an unauthenticated peer must not become a flood of log lines.
+            log.debug(
                 "refused Host %r on %s (allowed: %s)", host[:100], scope["path"], ", ".join(self._hosts)
             )
             return refusal(421, "Host header not allowed on MCP routes; add it to KUBE_MCP_ALLOWED_HOSTS")
         origin = headers.get("origin")
         if origin is not None and not matches(origin, self._origins):
-            log.warning("refused Origin %r on %s", origin[:100], scope["path"])
+            log.debug("refused Origin %r on %s", origin[:100], scope["path"])
             return refusal(403, "Origin not allowed on MCP routes; add it to KUBE_MCP_ALLOWED_ORIGINS")
         client = scope.get("client")
         verdict = await self._callers.identify(client[0] if client else None, headers.get("authorization"))

@@ -40,6 +40,7 @@ ENDPOINT = "/messages"
 PING_SECONDS = 15.0
 PING = b": ping\r\n\r\n"
 OUTBOX_FRAMES = 32  # frames buffered for a slow reader before senders wait
+MAX_SESSIONS = 1000  # ~63 KB each (measured): a bound on memory; /mcp sessions have the SDK's own cap
 SSE_HEADERS = [
     (b"content-type", b"text/event-stream"),
     (b"cache-control", b"no-store"),
@@ -81,6 +82,9 @@ class SseTransport:
         """GET /sse: open a session and stream until the client leaves or we drain."""
         if self._drain.draining:
             refused = security.refusal(503, "the server is shutting down; connect again")
+            return await refused(scope, receive, send)
+        if len(self._sessions) >= MAX_SESSIONS:
+            refused = security.refusal(503, f"too many open SSE sessions ({MAX_SESSIONS}); try again later")
             return await refused(scope, receive, send)
         session_id = str(uuid.uuid4())
         inbox, inbox_reader = anyio.create_memory_object_stream[SessionMessage | Exception](0)
