@@ -13,31 +13,38 @@ ARG BASE_IMAGE=python:3.11.14-slim-bookworm
 FROM ${BASE_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_ROOT_USER_ACTION=ignore PYTHONDONTWRITEBYTECODE=1
 COPY . /src
-# Installed non-editable, without bytecode yet: the trimming below decides what gets compiled.
+# Installed non-editable, without bytecode yet: it is compiled once the trimming below is done.
 RUN python3 -m venv /opt/venv \
  && /opt/venv/bin/python -m pip install --no-compile /src
 # Trim what the server never runs:
-#  - kubernetes.aio, a second, asynchronous copy of the generated client (36 MB of sources), and
-#    aiohttp with its helpers, needed only by it: kube_mcp.k8s uses the synchronous client in worker
-#    threads. The import check below fails the build if the synchronous client stops importing.
+#  - the `kubernetes` package (25 MB of generated client) and the dependencies only it needs
+#    (aiohttp and its helpers, requests, requests-oauthlib, oauthlib, websocket-client, durationpy,
+#    python-dateutil, tzdata, certifi, charset-normalizer). kube_mcp.k8s speaks REST over
+#    urllib3 and reads kubeconfigs itself; it imports `kubernetes` only for kubeconfig users with an
+#    exec plugin or auth-provider (cloud CLIs, OIDC). This image has no plugin binaries (no cloud
+#    CLIs), so that one unique feature cannot run here; such a kubeconfig gets a one-sentence error.
+#    `kubernetes` stays a dependency of the package for local installs. `pip check` fails the build
+#    if anything left still needs a removed package (kube-mcp's own need of `kubernetes` excepted).
 #  - pip and setuptools: nothing is installed at run time.
-RUN SITE="$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
- && /opt/venv/bin/python -m pip uninstall --yes --quiet \
-      aiohttp aiohttp-retry aiohappyeyeballs aiosignal frozenlist multidict yarl propcache \
- && rm -rf "$SITE/kubernetes/aio" \
- && find "$SITE/kubernetes" -name '*_test.py' -delete \
- && /opt/venv/bin/python -c 'import kube_mcp.cli, kubernetes.client, kubernetes.config, kubernetes.stream, kubernetes.watch' \
+RUN /opt/venv/bin/python -m pip uninstall --yes --quiet \
+      kubernetes aiohttp aiohttp-retry aiohappyeyeballs aiosignal frozenlist multidict yarl propcache \
+      requests requests-oauthlib oauthlib websocket-client durationpy python-dateutil tzdata \
+      certifi charset-normalizer \
+ && ! /opt/venv/bin/python -m pip check \
+      | grep -v -e '^kube-mcp [^ ]* requires kubernetes, which is not installed' -e '^No broken' \
  && /opt/venv/bin/python -m pip uninstall --yes --quiet pip setuptools wheel
 # Bytecode is compiled here because the root filesystem is read-only at run time (no __pycache__
-# writes: without it every pod start would recompile what it imports). The generated kubernetes
-# client (34 MB of sources) ships as bytecode only (`-b` puts foo.pyc beside foo.py, then the
-# sources go), which keeps tracebacks' file and line numbers but not the source lines.
-RUN SITE="$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
- && find /opt/venv -name __pycache__ -prune -exec rm -rf {} + \
- && /opt/venv/bin/python -m compileall -q -j 0 -b "$SITE/kubernetes" \
- && find "$SITE/kubernetes" -name '*.py' -delete \
+# writes: without it every pod start would recompile what it imports). The check after it fails
+# the build if the server's connection path (a pool built from plain connection facts, and the
+# kubeconfig reader) imports `kubernetes`, or if the package is still installed.
+RUN find /opt/venv -name __pycache__ -prune -exec rm -rf {} + \
  && /opt/venv/bin/python -m compileall -q -j 0 --invalidation-mode unchecked-hash /opt/venv/lib \
- && /opt/venv/bin/python -c 'import kube_mcp.cli, kubernetes.client'
+ && /opt/venv/bin/python -c "import sys, importlib.util, kube_mcp.cli; \
+from kube_mcp.k8s import _client, kubeconfig, sources; \
+_client.build(sources.Source('server', 'default', server='https://127.0.0.1:1', token='t'), None); \
+kubeconfig.from_text('current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\n' \
+  'clusters: [{name: c, cluster: {server: https://127.0.0.1:1}}]', None); \
+assert 'kubernetes' not in sys.modules and importlib.util.find_spec('kubernetes') is None"
 
 FROM ${BASE_IMAGE}
 LABEL org.opencontainers.image.title="kube-mcp" \

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.cluster
 
 IMAGE = "kube-mcp:test"
 BASE_IMAGE = os.environ.get("KUBE_MCP_BASE_IMAGE", "kube-mcp-base:bookworm")
-# Issue 4 aims at 60 MB on top of the base; the dependencies make 75 MB today (kubernetes bytecode
-# 25 MB, cryptography 16 MB, pydantic 10 MB: see docs/chart.md). This budget catches growth.
-ADDED_MB_BUDGET = 80
+# Issue 4 aims at 60 MB on top of the base. Without `kubernetes` and its own dependencies (the image
+# removes them: see the Dockerfile) the venv adds 46.5 MB (cryptography 16 MB, pydantic 10 MB: see
+# docs/chart.md). This budget is the target and catches growth.
+ADDED_MB_BUDGET = 60
 
 
 def docker(*args: str, timeout: float = 60, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -1,7 +1,8 @@
 """`Cluster`, the `types.ClusterApi` the tools use, and `connect()`, which builds it cheaply.
 
 `connect()` reads nothing and imports nothing heavy: credentials are chosen on first need (see
-`sources` for the precedence) and the `kubernetes` client is loaded by the first request. Every
+`sources` for the precedence) and urllib3 is loaded by the first request (the `kubernetes` package
+only for kubeconfig users with exec plugins or auth-providers, see `_plugin`). Every
 method is one or two `rest.Request`s; lists, gets and writes travel as raw JSON (no generated model
 objects), and `as_table` asks the API server for its Table rendering (the columns kubectl shows).
 """

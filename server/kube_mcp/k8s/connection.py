@@ -1,7 +1,8 @@
 """The blocking side of a request: credentials loaded on first use, rotated tokens, one exchange.
 
-Everything here runs in a worker thread (see `rest`). The `kubernetes` client is imported by the
-first `exchange()`, not before, so the server starts and lists its tools without paying for it.
+Everything here runs in a worker thread (see `rest`). urllib3 and the transport (`_client`) are
+imported by the first `exchange()`, not before, so the server starts and lists its tools without
+paying for them; `kubernetes` is imported only for kubeconfig users with exec plugins (`_plugin`).
 An in-cluster ServiceAccount token is projected and rotated by the kubelet (about hourly): it is
 re-read whenever the file changes and, after a 401, once more before giving up.
 """
