@@ -37,7 +37,7 @@ build_kubernetes() {
   [ -x "$K8S_BIN/kubectl" ] && [ -x "$K8S_BIN/etcd" ] && return 0
   local work="${CACHE_ROOT}/build-k8s-${K8S_VERSION}" minor="${K8S_VERSION#v1.}"
   minor="${minor%%.*}"
-  log "building Kubernetes ${K8S_VERSION} and etcd from the Go module proxy (first time only: about 5 min on 2 cores, measured)"
+  log "building Kubernetes ${K8S_VERSION} and etcd from the Go module proxy (first time only: about 5 min on 2 cores with a warm Go build cache, longer without)"
   _k8s_build_module "$work"
   # Every package pinned to its version: a bare `go get pkg` would upgrade to the newest release.
   local etcd_version c pkgs
