@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextvars
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import anyio
 import mcp_types as types
@@ -49,7 +49,31 @@ class _Ledger:
                 await self._settled.wait()
 
 
-class _Input:
+class _Closable(Protocol):
+    async def aclose(self) -> None: ...
+
+
+_Stream = TypeVar("_Stream", bound=_Closable)
+
+
+class _Wrapper(Generic[_Stream]):
+    """Closing and `async with` for a stream wrapped around `_inner`."""
+
+    _inner: _Stream
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+class _Input(_Wrapper[ReadStream[SessionMessage | Exception]]):
     """stdin's message stream, whose end waits for the ledger to settle."""
 
     def __init__(
@@ -80,19 +104,8 @@ class _Input:
         except anyio.EndOfStream:
             raise StopAsyncIteration from None
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-
-class _Output:
+class _Output(_Wrapper[WriteStream[SessionMessage]]):
     """stdout's message stream, marking requests answered."""
 
     def __init__(self, inner: WriteStream[SessionMessage], ledger: _Ledger) -> None:
@@ -102,17 +115,6 @@ class _Output:
         await self._inner.send(item)
         if isinstance(item.message, types.JSONRPCResponse | types.JSONRPCError):
             self._ledger.closed(item.message.id)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 async def serve(server: Server[Any], *, wait_seconds: float) -> None:

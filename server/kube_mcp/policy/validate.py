@@ -1,8 +1,8 @@
 """Values a model sends: names, namespaces, selectors, resource types, tokens.
 
 Peers leaked credentials through `name="--server=https://evil"` and path tricks (`../..`, `%2F`)
-because a value went into a command line or a URL unchecked. We run no commands, and the
-`kubernetes` client quotes path segments, but we still refuse such values up front with a
+because a value went into a command line or a URL unchecked. We run no commands, and the k8s
+layer quotes path segments, but we still refuse such values up front with a
 sentence that says what to send instead: a wall that does not depend on a lower layer's quoting.
 Kubernetes' own rules: DNS-1123 label (<= 63, namespaces, containers) and subdomain (<= 253,
 most object names).
@@ -67,13 +67,7 @@ def _no_shell(value: str, what: str, allowed: frozenset[str] = frozenset()) -> N
 
 def dns_label(value: str, what: str = "name") -> str:
     """A DNS-1123 label: namespaces, container names, services (<= 63, a-z 0-9 -)."""
-    _common(value, what)
-    _no_shell(value, what)
-    if len(value) > 63:
-        raise _reject(what, value, "it must be at most 63 characters")
-    if not _LABEL.fullmatch(value):
-        raise _reject(what, value, "use lower-case letters, digits and '-', starting and ending alphanumeric")
-    return value
+    return _dns(value, what, 63, _LABEL, "use lower-case letters, digits and '-'")
 
 
 def namespace(value: str) -> str:
@@ -82,14 +76,16 @@ def namespace(value: str) -> str:
 
 def dns_subdomain(value: str, what: str = "name") -> str:
     """A DNS-1123 subdomain: most object names (<= 253, a-z 0-9 - .)."""
+    return _dns(value, what, 253, _SUBDOMAIN, "use lower-case letters, digits, '-' and '.'")
+
+
+def _dns(value: str, what: str, longest: int, pattern: re.Pattern[str], letters: str) -> str:
     _common(value, what)
     _no_shell(value, what)
-    if len(value) > 253:
-        raise _reject(what, value, "it must be at most 253 characters")
-    if not _SUBDOMAIN.fullmatch(value):
-        raise _reject(
-            what, value, "use lower-case letters, digits, '-' and '.', starting and ending alphanumeric"
-        )
+    if len(value) > longest:
+        raise _reject(what, value, f"it must be at most {longest} characters")
+    if not pattern.fullmatch(value):
+        raise _reject(what, value, f"{letters}, starting and ending alphanumeric")
     return value
 
 
