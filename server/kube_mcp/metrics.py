@@ -15,9 +15,7 @@ from collections.abc import Iterator
 import prometheus_client
 
 OUTCOMES = frozenset({"ok", "error", "refused", "invalid"})
-VERBS = frozenset(
-    {"get", "list", "create", "patch", "update", "delete", "logs", "version", "discovery", "review", "whoami"}
-)
+VERBS = frozenset({"get", "list", "create", "patch", "delete", "logs", "version", "discovery", "review"})
 TRANSPORTS = frozenset({"sse", "streamable_http", "stdio"})
 REDACTION_KINDS = frozenset({"secret", "env", "last_applied"})
 
@@ -42,7 +40,6 @@ class Metrics:
     """All of kube-mcp's metric objects, prefix `kube_mcp_`, registered on `registry`."""
 
     def __init__(self, registry: prometheus_client.CollectorRegistry) -> None:
-        self.registry = registry
         self.tool_calls = prometheus_client.Counter(
             "kube_mcp_tool_calls",
             "Tool calls by tool and outcome (ok, error, refused, invalid).",

@@ -31,11 +31,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kube_mcp import config
 from kube_mcp.app import callers, contracts, ratelimit
+from kube_mcp.policy import caller as caller_policy
 
 log = logging.getLogger(__name__)
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
-CALLER_STATE_KEY = "kube_mcp_caller"  # request.state.kube_mcp_caller, read by mcp_server handlers
 
 
 def default_hosts(settings: config.Settings, namespace: str | None) -> tuple[str, ...]:
@@ -168,13 +168,13 @@ def bind_caller(scope: Scope, caller: str) -> None:
 
     The SDK's Streamable HTTP manager ties each session to `scope["user"]` and answers 404 to any
     other principal; the token itself is not kept (the field is required, so it holds nothing)."""
-    scope.setdefault("state", {})[CALLER_STATE_KEY] = caller
+    scope.setdefault("state", {})[caller_policy.STATE_KEY] = caller
     scope["user"] = AuthenticatedUser(AccessToken(token="", client_id=caller, scopes=[]))
 
 
 def caller_of(scope: Scope) -> str:
     """The caller `McpGuard` recorded for this request."""
-    caller = scope.get("state", {}).get(CALLER_STATE_KEY)
+    caller = scope.get("state", {}).get(caller_policy.STATE_KEY)
     if not isinstance(caller, str):
         raise RuntimeError("MCP route reached without McpGuard")  # a wiring bug, never a client's fault
     return caller

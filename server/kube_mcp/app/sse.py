@@ -74,10 +74,6 @@ class SseTransport:
         self._metrics = metrics
         self._sessions: dict[str, Session] = {}
 
-    @property
-    def open_sessions(self) -> int:
-        return len(self._sessions)
-
     async def handle_stream(self, scope: Scope, receive: Receive, send: Send) -> None:
         """GET /sse: open a session and stream until the client leaves or we drain."""
         if self._drain.draining:

@@ -44,10 +44,6 @@ class SessionManager(StreamableHTTPSessionManager):
         self._metrics = metrics
         self._open: dict[str, StreamableHTTPServerTransport] = {}
 
-    @property
-    def open_sessions(self) -> int:
-        return len(self._open)
-
     def _admit_session(self, requestor: AuthorizationContext | None) -> StreamableHTTPServerTransport | None:
         transport = super()._admit_session(requestor)
         if transport is not None and transport.mcp_session_id is not None:

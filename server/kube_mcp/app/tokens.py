@@ -41,10 +41,6 @@ class StaticToken:
         self._stamp: tuple[int, int, int] | None = None
         self._warned = False
 
-    @property
-    def configured(self) -> bool:
-        return bool(self._value or self._path)
-
     def matches(self, token: str) -> bool:
         current = self._current()
         return current is not None and hmac.compare_digest(current, token.encode())

@@ -85,7 +85,6 @@ class Cluster:
         continue_token: str | None = None,
         as_table: bool = True,
     ) -> types.ListPage:
-        namespace = namespace if ref.namespaced else None
         query = {
             "labelSelector": label_selector,
             "fieldSelector": field_selector,
@@ -104,13 +103,11 @@ class Cluster:
     async def get(
         self, ref: types.ResourceRef, name: str, *, namespace: str | None, as_table: bool = False
     ) -> types.JSON:
-        namespace = namespace if ref.namespaced else None
         path = ref.path(_segment(namespace), _segment(name))
         context = self._context("get", ref, name=name, namespace=namespace)
         return await self._rest.json(rest.Request("get", "GET", path, context, accept=_accept(as_table)))
 
     async def create(self, ref: types.ResourceRef, body: types.JSON, *, namespace: str | None) -> types.JSON:
-        namespace = namespace if ref.namespaced else None
         path = rest.with_query(ref.path(_segment(namespace)), {"fieldManager": FIELD_MANAGER})
         name = types.as_object(body.get("metadata")).get("name")
         context = self._context("create", ref, name=name, namespace=namespace)
@@ -136,7 +133,6 @@ class Cluster:
         patch_type: str = "application/merge-patch+json",
         subresource: str | None = None,
     ) -> types.JSON:
-        namespace = namespace if ref.namespaced else None
         path = rest.with_query(
             ref.path(_segment(namespace), _segment(name), subresource), {"fieldManager": FIELD_MANAGER}
         )
@@ -154,7 +150,6 @@ class Cluster:
         )
 
     async def delete(self, ref: types.ResourceRef, name: str, *, namespace: str | None) -> types.JSON:
-        namespace = namespace if ref.namespaced else None
         path = ref.path(_segment(namespace), _segment(name))
         context = self._context("delete", ref, name=name, namespace=namespace)
         return await self._rest.json(rest.Request("delete", "DELETE", path, context, idempotent=False))

@@ -26,12 +26,19 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
-def redact(value: Any, *, env_values: bool = True, counter: collections.Counter[str] | None = None) -> Any:
-    """A redacted deep copy of an object, a List, or a Table."""
+def redact(
+    value: Any,
+    *,
+    env_values: bool = True,
+    counter: collections.Counter[str] | None = None,
+    in_place: bool = False,
+) -> Any:
+    """A redacted deep copy of an object, a List, or a Table; `in_place` redacts `value` itself, for
+    a freshly parsed API answer nobody else holds (a copy of a 100-pod page costs ~6 ms)."""
     counts: collections.Counter[str] = counter if counter is not None else collections.Counter()
-    copied = copy.deepcopy(value)
-    _walk(copied, None, env_values, counts)
-    return copied
+    target = value if in_place else copy.deepcopy(value)
+    _walk(target, None, env_values, counts)
+    return target
 
 
 def _walk(node: Any, kind_hint: str | None, env_values: bool, counts: collections.Counter[str]) -> None:

@@ -9,6 +9,7 @@ We read the attribute without importing Starlette (tools and policy never import
 from __future__ import annotations
 
 MAX_CALLER = 256  # a ServiceAccount label is at most ~330 in theory; 256 keeps lines bounded
+STATE_KEY = "kube_mcp_caller"  # the request.state attribute the app layer sets
 STDIO = "stdio"
 UNKNOWN = "unknown"
 
@@ -18,7 +19,7 @@ def caller_of(request: object | None) -> str:
     if request is None:
         return STDIO
     state = getattr(request, "state", None)
-    label = getattr(state, "kube_mcp_caller", None)
+    label = getattr(state, STATE_KEY, None)
     if not isinstance(label, str) or not label:
         return UNKNOWN
     return "".join(c if c.isprintable() else "?" for c in label[:MAX_CALLER])

@@ -44,9 +44,9 @@ async def create_namespace(ctx: base.ToolContext, args: Mapping[str, Any]) -> ba
     )
 
 
-def _deleter(ref: k8s_types.ResourceRef, namespaced: bool) -> base.Handler:
+def _deleter(ref: k8s_types.ResourceRef) -> base.Handler:
     async def handler(ctx: base.ToolContext, args: Mapping[str, Any]) -> base.ToolResult:
-        ns = validate.namespace(args["namespace"]) if namespaced else None
+        ns = validate.namespace(args["namespace"]) if ref.namespaced else None
         name = (
             validate.namespace(args["name"])
             if ref is common.NAMESPACES
@@ -84,7 +84,7 @@ def _delete_spec(tool: str, ref: k8s_types.ResourceRef, description: str) -> bas
         description,
         schemas.obj(properties, required=["name", "namespace"] if ref.namespaced else ["name"]),
         base.Safety.DESTRUCTIVE,
-        _deleter(ref, ref.namespaced),
+        _deleter(ref),
         kind=ref.kind,
     )
 

@@ -54,8 +54,12 @@ def paging(ctx: base.ToolContext, args: Mapping[str, Any]) -> tuple[int, str | N
 
 
 def shape(ctx: base.ToolContext, value: Any) -> Any:
-    """Redact (counting what was hidden), then strip control characters from every string."""
-    redacted = redact.redact(value, env_values=ctx.limits.redact_env_values, counter=ctx.redactions)
+    """Redact (counting what was hidden), then strip control characters from every string.
+
+    `value` is a fresh API answer, redacted in place: `clean_tree` makes the one copy we return."""
+    redacted = redact.redact(
+        value, env_values=ctx.limits.redact_env_values, counter=ctx.redactions, in_place=True
+    )
     return sanitize.clean_tree(redacted)
 
 

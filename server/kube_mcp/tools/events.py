@@ -19,7 +19,6 @@ from kube_mcp.tools import base, common, schemas
 
 _FRACTION = re.compile(r"\.[0-9]+Z$")
 MAX_SCANNED = 2000  # ~2 MB of events at most, 20 pages of 100; a busy namespace has a few hundred
-MAX_MESSAGE = 300  # characters of one event's message
 
 SCHEMA = schemas.obj(
     {
@@ -50,8 +49,6 @@ def row(event: Mapping[str, Any], with_namespace: bool) -> list[str]:
         event.get("count") or (event.get("series") or {}).get("count") or event.get("deprecatedCount") or 1
     )
     message = " ".join(str(event.get("message") or event.get("note") or "").split())
-    if len(message) > MAX_MESSAGE:
-        message = message[: MAX_MESSAGE - 3] + "..."
     cells = [
         _FRACTION.sub("Z", when(event)) or "<unknown>",  # eventTime has microseconds; seconds will do
         str(event.get("type") or "<none>"),

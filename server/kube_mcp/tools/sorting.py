@@ -90,7 +90,10 @@ async def sort_page(
     else:
         page = await list_page(ctx, ref, ns, options, as_table=False)
         # Redacted so a sort key never orders by a secret value; not counted: none of it is shown.
-        items = redact.redact(page.body, env_values=ctx.limits.redact_env_values).get("items") or []
+        items = (
+            redact.redact(page.body, env_values=ctx.limits.redact_env_values, in_place=True).get("items")
+            or []
+        )
         objects = {_key(item.get("metadata") or {}): item for item in items if isinstance(item, dict)}
     body["rows"] = sorted(
         body.get("rows") or [],
