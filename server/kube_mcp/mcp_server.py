@@ -11,10 +11,11 @@ error shape, and MCPServer would rebuild all three from function signatures.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import mcp_types
@@ -186,10 +187,17 @@ class KubeMcp:
         )
 
     async def _run(self, spec: base.ToolSpec, call: _Call) -> base.ToolResult:
+        with self._measured(call) as ctx:
+            return await spec.handler(ctx, call.args)
+
+    @contextlib.contextmanager
+    def _measured(self, call: _Call) -> Iterator[base.ToolContext]:
+        """A fresh context for one tool call or resource read; records its audit ids and
+        counts what it redacted, whichever way it ends."""
         ctx = self._context()
         try:
             with k8s.audit_ids() as call.audit_ids:
-                return await spec.handler(ctx, call.args)
+                yield ctx
         finally:
             for kind, count in ctx.redactions.items():
                 self._metrics.redacted(kind, count)
@@ -221,8 +229,7 @@ class KubeMcp:
         """The text of one k8s:// resource; errors raise MCPError (resources have no is_error)."""
         started, call = time.perf_counter(), _Call()
         try:
-            ctx = self._context()
-            with k8s.audit_ids() as call.audit_ids:
+            with self._measured(call) as ctx:
                 call.result = await resources.read(ctx, uri)
             call.outcome = "ok"
             return call.result.text

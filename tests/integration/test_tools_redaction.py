@@ -224,6 +224,13 @@ async def test_the_audit_log_and_metrics_never_show_them_and_count_what_was_hidd
     assert count("kube_mcp_redactions_total", {"kind": "last_applied"}) == 2
 
 
+async def test_resource_reads_count_what_they_hide_like_tool_calls(server, ns):
+    count = server.registry.get_sample_value
+    before = count("kube_mcp_redactions_total", {"kind": "last_applied"}) or 0
+    await server.read(f"k8s://{ns}/deployments")  # a table; its row metadata carries last-applied
+    assert (count("kube_mcp_redactions_total", {"kind": "last_applied"}) or 0) > before
+
+
 async def test_turning_env_redaction_off_shows_env_but_never_a_secret(tools_server, ns):
     server = tools_server(KUBE_MCP_DEFAULT_NAMESPACE=ns, KUBE_MCP_REDACT_ENV_VALUES="false")
     deploy = await server.ok("kubectl_get", {"resourceType": "deploy", "name": "app", "output": "yaml"})
