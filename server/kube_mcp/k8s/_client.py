@@ -167,7 +167,4 @@ def _safe_reason(exc: BaseException) -> str:
         return f"a file it names cannot be read ({exc.strerror or 'error'})"
     if isinstance(exc, yaml.YAMLError):
         return "it is not valid YAML"
-    text = str(exc.args[0]) if exc.args else type(exc).__name__
-    if "exec" in text.lower():
-        return "its credential plugin failed"
-    return translate.clean(text, 160).rstrip(".")
+    return translate.credential_reason(exc)

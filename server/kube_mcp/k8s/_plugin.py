@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from kube_mcp.k8s import errors
+from kube_mcp.k8s import errors, translate
 
 MISSING = (
     "This kubeconfig user authenticates with an exec plugin (or auth-provider), which needs the "
@@ -47,7 +47,7 @@ def load(
         cfg.connection_pool_maxsize = pool_size
         loader.load_and_set(cfg)  # type: ignore[no-untyped-call]
     except config_exception.ConfigException as exc:
-        raise ValueError(_reason(exc)) from None
+        raise ValueError(translate.credential_reason(exc)) from None
     pool = k8s_rest.RESTClientObject(cfg).pool_manager
 
     def auth() -> dict[str, str]:
@@ -55,14 +55,10 @@ def load(
         try:
             setting = cfg.auth_settings().get("BearerToken")
         except config_exception.ConfigException as exc:
-            raise errors.ConfigurationError(f"The credentials cannot be refreshed: {_reason(exc)}.") from None
+            raise errors.ConfigurationError(
+                f"The credentials cannot be refreshed: {translate.credential_reason(exc)}."
+            ) from None
         value = setting.get("value") if setting else None
         return {"Authorization": str(value)} if value else {}
 
     return cfg.host.rstrip("/"), pool, auth
-
-
-def _reason(exc: BaseException) -> str:
-    """Plugins' output may hold secrets: never echo it."""
-    text = str(exc.args[0]) if exc.args else type(exc).__name__
-    return "its credential plugin failed" if "exec" in text.lower() else text[:160]

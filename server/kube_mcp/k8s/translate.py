@@ -41,6 +41,15 @@ def clean(text: str, limit: int = MAX_DETAIL) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+def credential_reason(exc: BaseException) -> str:
+    """Why credentials failed, in a few words; credential plugins' output may hold secrets, so
+    anything naming an exec plugin becomes one fixed phrase."""
+    text = str(exc.args[0]) if exc.args else type(exc).__name__
+    if "exec" in text.lower():
+        return "its credential plugin failed"
+    return clean(text, 160).rstrip(".")
+
+
 def parse_status(body: bytes) -> dict[str, Any]:
     """The `Status` object in an error body, or {} when the body is something else."""
     try:
